@@ -45,8 +45,12 @@ func Chunks(n, workers, grain int) []int {
 // For calls body on contiguous chunks of [0, n), in parallel on up to
 // workers goroutines (workers ≤ 0 means Workers()). Each chunk has at least
 // grain elements, so small loops run inline on the calling goroutine.
-// body receives the chunk index and its range [lo, hi).
+// body receives the chunk index and its range [lo, hi); it is not called
+// when n ≤ 0.
 func For(n, workers, grain int, body func(chunk, lo, hi int)) {
+	if n <= 0 {
+		return
+	}
 	if workers <= 0 {
 		workers = Workers()
 	}

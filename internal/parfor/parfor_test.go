@@ -59,3 +59,11 @@ func TestForSmallLoopRunsInline(t *testing.T) {
 		t.Fatalf("got %d chunks, want 1", chunks)
 	}
 }
+
+func TestForEmptyRangeCallsNothing(t *testing.T) {
+	for _, n := range []int{0, -3} {
+		For(n, 4, 1, func(c, lo, hi int) {
+			t.Errorf("n=%d: body called with chunk %d [%d,%d)", n, c, lo, hi)
+		})
+	}
+}
