@@ -41,7 +41,7 @@ var allowed = map[string][]string{
 	"autograd": {"tensor", "internal/parfor"},
 	"nn":       {"tensor", "autograd", "internal/parfor"},
 	"optim":    {"tensor", "autograd", "nn"},
-	"dataset":  {"tensor", "internal/parfor"},
+	"dataset":  {"tensor", "internal/parfor", "gonum.org/v1/gonum"},
 	"train":    {"tensor", "autograd", "nn", "optim", "dataset", "github.com/schollz/progressbar/v3"},
 
 	// B: the bridge.
