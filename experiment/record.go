@@ -52,12 +52,17 @@ type Record struct {
 	Time string `json:"time"`
 }
 
-// ParamCount counts trainable real parameters. A complex parameter, where a
-// compatibility option creates one, counts as two real ones.
+// ParamCount counts a model's parameters by kind. Quantum counts circuit
+// parameters; a complex parameter, which only the non-unitary
+// compatibility mode creates, counts once there (the papers' convention),
+// and its imaginary part is counted separately in QuantumImag (so the
+// number of real values an optimiser updates is Total + QuantumImag).
+// Total is Classical + Quantum.
 type ParamCount struct {
-	Classical int `json:"classical"`
-	Quantum   int `json:"quantum"`
-	Total     int `json:"total"`
+	Classical   int `json:"classical"`
+	Quantum     int `json:"quantum"`
+	QuantumImag int `json:"quantum_imag,omitempty"`
+	Total       int `json:"total"`
 }
 
 // Provenance says which build, on which machine, produced a record.

@@ -71,5 +71,7 @@ with their classical twin.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newVersionCmd())
+	root.AddCommand(newBenchCmd())
+	root.AddCommand(newCreepCmd(), newTrainCmd(), newEvalCmd(), newReportCmd(), newSweepCmd(), newRunTaskCmd(), newQASMCmd())
 	return root
 }
