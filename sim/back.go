@@ -179,59 +179,60 @@ func (r *Result) rotGrad(wk *worker, phi, lam *statevec.Batch, blk *block, gi, l
 	}
 }
 
-// back1Block is the backward step of a one-wire block with gradients.
+// back1Block is the backward step of a one-wire block with gradients,
+// through statevec's fused one-wire kernel (uncompute φ, reduce, uncompute
+// λ in one pass): for a shared matrix in one call over the whole group,
+// for a per-sample matrix sample by sample. Back1 gives
+// Σ conj(λ_a)·φ_b; the cotangent is twice its conjugate.
 func (r *Result) back1Block(wk *worker, phi, lam *statevec.Batch, blk *block, gi, lo, hi int) {
 	pos := r.p.n - 1 - blk.wires[0]
-	var kh kmat
+	ub := wk.ubar[:4]
 	if !blk.each {
-		kh = newKmat(mat2Of(r.shared[blk.matOff+4 : blk.matOff+8]))
-	}
-	dim := phi.Dim()
-	var gacc []complex128
-	if !blk.each {
-		gacc = r.groupAcc(gi, blk.accOff, 4)
+		uh := statevec.NewMat2(r.shared[blk.matOff+4 : blk.matOff+8])
+		var acc [4]complex128
+		statevec.Back1(phi.Amplitudes(), lam.Amplitudes(), pos, &uh, &acc, blk.needLam, r.kw)
+		for i := range ub {
+			ub[i] = 2 * conj(acc[i])
+		}
+		addTo(r.groupAcc(gi, blk.accOff, 4), ub)
+		return
 	}
 	for b := lo; b < hi; b++ {
-		if blk.each {
-			kh = newKmat(mat2Of(r.eachMat(blk, b)).adj())
-		}
+		u := statevec.NewMat2(r.eachMat(blk, b))
+		uh := u.Adjoint()
 		var acc [4]complex128
-		back1(phi.Sample(b-lo), lam.Sample(b-lo), dim, pos, &kh, r.kw, &acc, blk.needLam, wk.seg)
-		ub := wk.ubar[:4]
+		statevec.Back1(phi.Sample(b-lo), lam.Sample(b-lo), pos, &uh, &acc, blk.needLam, r.kw)
 		for i := range ub {
-			ub[i] = 2 * acc[i]
-		}
-		if !blk.each {
-			addTo(gacc, ub)
-			continue
+			ub[i] = 2 * conj(acc[i])
 		}
 		r.distSample(wk, blk, gi, b, ub)
 	}
 }
 
 // backWide is the backward step of a block on two or more wires with
-// gradients, through statevec's kernels.
+// gradients, through statevec's fused step (uncompute φ, reduce, uncompute
+// λ): for a shared matrix summed over the group, for per-sample matrices
+// per sample. AdjointStep gives Σ conj(λ_a)·φ_b; the cotangent is twice its
+// conjugate.
 func (r *Result) backWide(wk *worker, phi, lam *statevec.Batch, blk *block, gi, lo, hi int) {
-	g := hi - lo
 	d2 := blk.dim * blk.dim
-	r.applyMat(wk, phi, blk, lo, hi, true)
+	if !blk.each {
+		ro := wk.ubar[:d2]
+		clear(ro)
+		statevec.AdjointStep(lam, phi, blk.wires, r.shared[blk.matOff:blk.matOff+d2], ro, blk.needLam)
+		for i, v := range ro {
+			ro[i] = 2 * conj(v)
+		}
+		addTo(r.groupAcc(gi, blk.accOff, d2), ro)
+		return
+	}
+	g := hi - lo
+	ms := r.each[blk.eachOff*r.size+lo*d2 : blk.eachOff*r.size+hi*d2]
 	ro := wk.ubar[:g*d2]
 	clear(ro)
-	statevec.ReducedOuterEach(lam, phi, blk.wires, ro)
-	// ReducedOuter gives Σ conj(λ_a)·φ_b; the cotangent is twice its
-	// conjugate.
+	statevec.AdjointStep(lam, phi, blk.wires, ms, ro, blk.needLam)
 	for i, v := range ro {
 		ro[i] = 2 * conj(v)
-	}
-	if blk.needLam {
-		r.applyMat(wk, lam, blk, lo, hi, true)
-	}
-	if !blk.each {
-		gacc := r.groupAcc(gi, blk.accOff, d2)
-		for b := 0; b < g; b++ {
-			addTo(gacc, ro[b*d2:(b+1)*d2])
-		}
-		return
 	}
 	for b := lo; b < hi; b++ {
 		r.distSample(wk, blk, gi, b, ro[(b-lo)*d2:(b-lo+1)*d2])

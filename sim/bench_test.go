@@ -6,6 +6,7 @@ import (
 
 	"github.com/quanta-qml/quanta/ansatz"
 	"github.com/quanta-qml/quanta/circuit"
+	"github.com/quanta-qml/quanta/gate"
 	"github.com/quanta-qml/quanta/statevec"
 )
 
@@ -101,26 +102,90 @@ func BenchmarkHEAOptions(b *testing.B) {
 	}
 }
 
-// BenchmarkKernels compares sim's one-wire kernels (AVX2 where available)
-// with statevec's on one state: a dense one-qubit gate on every wire in
-// turn (apply), the backward step of a one-wire block (uncompute φ,
-// reduce, uncompute λ), and the CNOT ring. Mamp/s counts the amplitudes
-// of the state once per gate.
+// BenchmarkWide is a training step (Forward and full VJP, one worker,
+// B = 256) of a circuit whose parameterised blocks act on two wires: RY(x)
+// on every wire, then L = 2 brickwork layers of SpecialUnitary on wires
+// (w, w+1), even pairs then odd ones, ⟨Z_i⟩ per wire. Its backward pass
+// runs through statevec.AdjointStep on two wires.
+func BenchmarkWide(b *testing.B) {
+	for _, n := range []int{4, 8, 12} {
+		b.Run(fmt.Sprintf("n=%d/L=2/B=256", n), func(b *testing.B) {
+			bl := circuit.NewBuilder(n)
+			x0 := bl.AddInputs(n)
+			for w := 0; w < n; w++ {
+				bl.Append(gate.RY(), []int{w}, circuit.Input(x0+w))
+			}
+			su := gate.SpecialUnitary(2)
+			for range 2 {
+				for _, first := range []int{0, 1} {
+					for w := first; w+1 < n; w += 2 {
+						w0 := bl.AddWeights(15)
+						ps := make([]circuit.Param, 15)
+						for i := range ps {
+							ps[i] = circuit.Weight(w0 + i)
+						}
+						bl.Append(su, []int{w, w + 1}, ps...)
+					}
+				}
+			}
+			c, err := bl.Build()
+			if err != nil {
+				b.Fatal(err)
+			}
+			wires := make([]int, n)
+			for i := range wires {
+				wires[i] = i
+			}
+			p, err := Compile(c, ExpvalZ(wires...), Options{Workers: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			const size = 256
+			rng := newRNG(uint64(n))
+			w := randValues(rng, p.nw)
+			x := randValues(rng, size*n)
+			cot := make([]float64, size*n)
+			for i := range cot {
+				cot[i] = 1
+			}
+			dw, dx := make([]float64, p.nw), make([]float64, len(x))
+			r, err := p.Forward(w, x)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if r, err = p.ForwardTo(r, w, x); err != nil {
+					b.Fatal(err)
+				}
+				r.VJPTo(dw, dx, cot)
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
+		})
+	}
+}
+
+// BenchmarkKernels times the statevec kernels that sim's blocks call, on
+// one state: a dense one-qubit gate on every wire in turn through the flat
+// Apply1 (apply) and through Batch.Apply (batch), the fused backward step
+// of a one-wire block (back: uncompute φ, reduce, uncompute λ), and the
+// CNOT ring. The kernel label is statevec.Kernels(). Mamp/s counts the
+// amplitudes of the state once per gate.
 func BenchmarkKernels(b *testing.B) {
-	u := mat2Of(randUnitary(newRNG(1), 2).Data)
-	k := newKmat(u)
+	um := randUnitary(newRNG(1), 2).Data
+	u := statevec.NewMat2(um)
+	kn := statevec.Kernels()
 	for _, n := range []int{12, 16, 20} {
 		a := randAmps(uint64(n), 1<<uint(n))
 		l := randAmps(uint64(n+1), 1<<uint(n))
-		seg := make([][4]complex128, (len(a)/2+segPairs-1)/segPairs)
 		report := func(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(len(a))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mamp/s")
 		}
-		b.Run(fmt.Sprintf("apply/n=%d/kernel=%s", n, kernelName()), func(b *testing.B) {
+		b.Run(fmt.Sprintf("apply/n=%d/kernel=%s", n, kn), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for p := 0; p < n; p++ {
-					apply1(a, p, &k, 1)
+					statevec.Apply1(a, p, &u, 1)
 				}
 			}
 			report(b)
@@ -128,38 +193,28 @@ func BenchmarkKernels(b *testing.B) {
 		s := statevec.New(n, 1)
 		s.Workers = 1
 		s.SetSample(0, a)
-		m := []complex128{u.a, u.b, u.c, u.d}
-		b.Run(fmt.Sprintf("apply/n=%d/kernel=statevec", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("batch/n=%d/kernel=%s", n, kn), func(b *testing.B) {
 			b.ReportAllocs()
 			w := []int{0}
 			for b.Loop() {
 				for q := 0; q < n; q++ {
 					w[0] = q
-					s.Apply(w, m)
+					s.Apply(w, um)
 				}
 			}
 			report(b)
 		})
-		b.Run(fmt.Sprintf("back/n=%d/kernel=%s", n, kernelName()), func(b *testing.B) {
+		b.Run(fmt.Sprintf("back/n=%d/kernel=%s", n, kn), func(b *testing.B) {
 			b.ReportAllocs()
 			var acc [4]complex128
 			for b.Loop() {
 				for p := 0; p < n; p++ {
-					back1(a, l, len(a), p, &k, 1, &acc, true, seg)
+					statevec.Back1(a, l, p, &u, &acc, true, 1)
 				}
 			}
 			report(b)
 		})
-		b.Run(fmt.Sprintf("cnot/n=%d/kernel=sim", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				for q := 0; q < n; q++ {
-					cnot(a, n-1-q, n-1-(q+1)%n, 1)
-				}
-			}
-			report(b)
-		})
-		b.Run(fmt.Sprintf("cnot/n=%d/kernel=statevec", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("cnot/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for q := 0; q < n; q++ {
@@ -169,4 +224,14 @@ func BenchmarkKernels(b *testing.B) {
 			report(b)
 		})
 	}
+}
+
+// randAmps returns n seeded random amplitudes (not normalised).
+func randAmps(seed uint64, n int) []complex128 {
+	rng := newRNG(seed)
+	a := make([]complex128, n)
+	for i := range a {
+		a[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+	}
+	return a
 }

@@ -65,8 +65,13 @@
 // through the whole circuit, forward and backward, while the group's states
 // are in the L2 cache; groups run in parallel through internal/parfor. A
 // single large state (few samples, n ≥ 18) is split inside the kernels
-// instead. One-wire blocks use sim's own kernels (AVX2 and FMA on amd64,
-// pure Go elsewhere or with the purego build tag), other blocks statevec's.
+// instead. Every block runs through statevec's kernels. One-wire blocks use
+// the flat statevec.Apply1 and statevec.Back1 (AVX2 and FMA on amd64, pure
+// Go elsewhere or with the purego build tag): with a matrix shared by the
+// batch, one call covers the whole group (Batch.Amplitudes), whose pair
+// structure repeats every sample. Wider blocks use Batch.Apply and, for
+// their gradients, statevec.AdjointStep (uncompute φ, reduce, uncompute λ
+// in one pass on two wires); CNOTs use Batch.ApplyCNOT.
 // Diagonal observables (Z words, ⟨Z_i⟩ per wire) are served from one pass
 // over the probabilities, and their adjoint seed is one diagonal.
 //

@@ -252,13 +252,6 @@ func (r *Result) ampStart(wk *worker, s *statevec.Batch, lo, hi int) error {
 	return nil
 }
 
-// cnotStatevec is the least number of qubits from which CNOTs run through
-// statevec.ApplyCNOT (once per group) rather than sim's per-sample loop:
-// BenchmarkKernels measured them equal at n = 12 and statevec's 2.8 times
-// as fast at n = 16, while for small states the per-call cost of a
-// statevec kernel dominates.
-const cnotStatevec = 14
-
 // applyBlock applies block blk (or its adjoint) to the samples [lo, hi) of
 // the batch s, which holds exactly those samples.
 func (r *Result) applyBlock(wk *worker, s *statevec.Batch, blk *block, lo, hi int, adj bool) {
@@ -275,14 +268,7 @@ func (r *Result) applyBlock(wk *worker, s *statevec.Batch, blk *block, lo, hi in
 		w := blk.wires
 		switch blk.perm {
 		case permCNOT:
-			if r.p.n >= cnotStatevec {
-				s.ApplyCNOT(w[0], w[1])
-				break
-			}
-			cb, tb := r.p.n-1-w[0], r.p.n-1-w[1]
-			for b := 0; b < hi-lo; b++ {
-				cnot(s.Sample(b), cb, tb, r.kw)
-			}
+			s.ApplyCNOT(w[0], w[1])
 		case permSWAP:
 			s.ApplySWAP(w[0], w[1])
 		case permToffoli:
@@ -316,24 +302,25 @@ func (r *Result) applyBlock(wk *worker, s *statevec.Batch, blk *block, lo, hi in
 func (r *Result) applyMat(wk *worker, s *statevec.Batch, blk *block, lo, hi int, adj bool) {
 	d2 := blk.dim * blk.dim
 	if blk.k == 1 {
+		// statevec's one-wire kernel on flat arrays: a shared matrix in one
+		// call over the whole group (its pair structure repeats every
+		// sample), a per-sample matrix sample by sample.
 		pos := r.p.n - 1 - blk.wires[0]
-		var k kmat
 		if !blk.each {
-			u := mat2Of(r.shared[blk.matOff : blk.matOff+4])
+			off := blk.matOff
 			if adj {
-				u = u.adj()
+				off += 4 // the stored adjoint
 			}
-			k = newKmat(u)
+			u := statevec.NewMat2(r.shared[off : off+4])
+			statevec.Apply1(s.Amplitudes(), pos, &u, r.kw)
+			return
 		}
 		for b := lo; b < hi; b++ {
-			if blk.each {
-				u := mat2Of(r.eachMat(blk, b))
-				if adj {
-					u = u.adj()
-				}
-				k = newKmat(u)
+			u := statevec.NewMat2(r.eachMat(blk, b))
+			if adj {
+				u = u.Adjoint()
 			}
-			apply1(s.Sample(b-lo), pos, &k, r.kw)
+			statevec.Apply1(s.Sample(b-lo), pos, &u, r.kw)
 		}
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/quanta-qml/quanta/circuit"
 	"github.com/quanta-qml/quanta/gate"
 	"github.com/quanta-qml/quanta/pauli"
+	"github.com/quanta-qml/quanta/statevec"
 )
 
 // blockKind is how a block is applied.
@@ -431,7 +432,7 @@ func applyPerm(a []complex128, b *block, n int) {
 	bit := func(q int) int { return n - 1 - w[q] }
 	switch b.perm {
 	case permCNOT:
-		cnot(a, bit(0), bit(1), 1)
+		statevec.CNOT(a, bit(0), bit(1), 1)
 	case permSWAP:
 		sm, tm := 1<<uint(bit(0)), 1<<uint(bit(1))
 		for j := range a {

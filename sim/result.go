@@ -68,7 +68,6 @@ type worker struct {
 	cv         []complex128    // per sample
 	ubar       []complex128    // per sample × maxDim²
 	adj        []complex128    // per-sample adjoints (wide blocks)
-	seg        [][4]complex128 // reduction segments
 	vec, mu    [][2]complex128 // product start: one-qubit states, contractions
 	arena      []complex128    // product start scratch
 	amps, vbar []float64       // amplitude embedding
@@ -223,8 +222,6 @@ func (p *Plan) newWorker(r *Result) *worker {
 	}
 	wk.ubar = make([]complex128, r.g*gradDim*gradDim)
 	wk.adj = make([]complex128, r.g*wideDim*wideDim)
-	pairs := r.g << uint(p.n-1)
-	wk.seg = make([][4]complex128, (pairs+segPairs-1)/segPairs)
 	wk.vec = make([][2]complex128, p.n)
 	wk.mu = make([][2]complex128, p.n)
 	wk.arena = make([]complex128, arenaLen(p.n))

@@ -9,6 +9,8 @@ import (
 // member matrices of fused blocks (d ≤ 2^FuseMax, or a single op's 2ᵏ).
 // Destinations never alias operands.
 
+func conj(z complex128) complex128 { return complex(real(z), -imag(z)) }
+
 func setIdentity(m []complex128, d int) {
 	clear(m[:d*d])
 	for i := 0; i < d; i++ {

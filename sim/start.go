@@ -26,6 +26,10 @@ const (
 	startChunkLog = 16
 )
 
+// startGrain is the least number of amplitudes of the product state worth
+// a goroutine (2¹⁶, the order of statevec's least chunk of work).
+const startGrain = 1 << 16
+
 // kron writes the Kronecker product of the one-qubit states vs into dst
 // (2^len(vs) entries, the first state on the most significant bit).
 func kron(dst []complex128, vs [][2]complex128) {
@@ -66,11 +70,11 @@ func productState(a []complex128, vec [][2]complex128, arena []complex128, worke
 	pvH, pvL := arena[:rows], arena[rows:rows+cols]
 	kron(pvH, vec[:mid])
 	kron(pvL, vec[mid:])
-	if workers <= 1 || len(a) < 2*parPairs {
+	if workers <= 1 || len(a) < 2*startGrain {
 		outerRows(a, pvH, pvL, 0, rows)
 		return
 	}
-	parfor.For(rows, workers, max(1, parPairs/cols), func(_, lo, hi int) { outerRows(a, pvH, pvL, lo, hi) })
+	parfor.For(rows, workers, max(1, startGrain/cols), func(_, lo, hi int) { outerRows(a, pvH, pvL, lo, hi) })
 }
 
 // outerRows writes rows [lo, hi) of the outer product pvH ⊗ pvL into a.

@@ -21,8 +21,10 @@ func TestKernelsDoNotAllocate(t *testing.T) {
 	}
 	d := randPhases(rng, 4)
 	f := make([]float64, B*8)
-	c := make([]complex128, B*16)
+	c := make([]complex128, B*64)
 	w1, w2, w3 := []int{9}, []int{8, 2}, []int{1, 9, 4}
+	m1 := NewMat2(u1)
+	var acc [4]complex128
 	cases := []struct {
 		name string
 		f    func()
@@ -46,6 +48,13 @@ func TestKernelsDoNotAllocate(t *testing.T) {
 		{"ScaleByMarginal", func() { s.ScaleByMarginal(w3, f[:B*8], o) }},
 		{"ReducedOuter", func() { ReducedOuter(s, o, w2, c[:16]) }},
 		{"ReducedOuterEach", func() { ReducedOuterEach(s, o, w2, c[:B*16]) }},
+		{"AdjointStep1", func() { AdjointStep(s, o, w1, u1, c[:4], true) }},
+		{"AdjointStep1Each", func() { AdjointStep(s, o, w1, each, c[:B*4], true) }},
+		{"AdjointStep2", func() { AdjointStep(s, o, w2, u2, c[:16], true) }},
+		{"AdjointStep3", func() { AdjointStep(s, o, w3, u3, c[:64], true) }},
+		{"Apply1", func() { Apply1(s.Amplitudes(), 3, &m1, 1) }},
+		{"Back1", func() { Back1(s.Amplitudes(), o.Amplitudes(), 3, &m1, &acc, true, 1) }},
+		{"FlatCNOT", func() { CNOT(s.Amplitudes(), 2, 7, 1) }},
 	}
 	for _, tc := range cases {
 		tc.f() // warm the pools

@@ -58,7 +58,8 @@ func (s *Batch) ApplyX(wire int) {
 	s.permX("ApplyX", nil, wire)
 }
 
-// ApplyCNOT applies X to target when control is 1.
+// ApplyCNOT applies X to target when control is 1. It moves only the
+// amplitudes with control 1 (see [CNOT]).
 func (s *Batch) ApplyCNOT(control, target int) {
 	s.permX("ApplyCNOT", []int{control}, target)
 }
@@ -249,12 +250,14 @@ func (s *Batch) run(t *wireSet, m mref, diagVec bool) {
 		kd := kdiag{amp: s.amp, ulog: ulog, nlog: nlog, k: k, l: l, ms: m.ms, stride: m.stride, doff: m.off, dstep: m.ld + 1}
 		fillOffsets(&kd.off, t.pos[:k])
 		forUnits(s, l.units, groupLog, kd)
+	case k == 1 && allX && t.np == 2:
+		s.cnot(t.pos[1], t.pos[0])
 	case k == 1 && allX:
 		forUnits(s, l.units, 1, s.xKernel(t, l))
 	case k == 2 && swap:
 		forUnits(s, l.units, 2, kswap{amp: s.amp, l: l, o1: 1 << uint(t.pos[1]), o2: 1 << uint(t.pos[0])})
 	case k == 1:
-		k1k := k1{amp: s.amp, ulog: ulog, nlog: nlog, l: l, h: 1 << uint(t.pos[0]), m: m, big: len(s.amp) >= stageAmps}
+		k1k := k1{amp: s.amp, ulog: ulog, nlog: nlog, l: l, h: 1 << uint(t.pos[0]), m: m, big: len(s.amp) >= stageAmps, asm: s.asm()}
 		k1k.hc, k1k.free = newRuns(s.n, t.pos[:1], t.pos[1:t.np], t.ctrl)
 		switch {
 		case diag:
@@ -300,6 +303,10 @@ func fillOffsets(o *offsets, positions []int) {
 func (s *Batch) permX(what string, controls []int, target int) {
 	tw := [1]int{target}
 	t := s.validate(what, controls, tw[:])
+	if t.np == 2 {
+		s.cnot(t.pos[1], t.pos[0]) // one control: CNOT
+		return
+	}
 	l := newLayout(s.n, t.fixed(), t.ctrl)
 	forUnits(s, l.units, 1, s.xKernel(&t, l))
 }

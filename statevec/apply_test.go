@@ -137,8 +137,19 @@ func (c applyCase) apply(s *Batch, m []complex128, each bool) {
 	}
 }
 
+// TestApplyAgainstDense runs every case on every kernel path: the pure-Go
+// loops, and the vector kernels where the CPU has them.
 func TestApplyAgainstDense(t *testing.T) {
 	t.Parallel()
+	for _, kp := range kernelPaths() {
+		t.Run(kp.name, func(t *testing.T) {
+			t.Parallel()
+			applyAgainstDense(t, kp)
+		})
+	}
+}
+
+func applyAgainstDense(t *testing.T, kp kernelPath) {
 	rng := newRNG(1)
 	const B = 3
 	for _, c := range applyCases(rng) {
@@ -149,6 +160,7 @@ func TestApplyAgainstDense(t *testing.T) {
 			}
 			for _, each := range []bool{false, true} {
 				s := randBatch(rng, c.n, B)
+				s.pureGo = !kp.asm
 				want := make([][]complex128, B)
 				var ms []complex128
 				shared := f.make(rng, k)
@@ -352,36 +364,45 @@ func TestStagedPathsMatchPlain(t *testing.T) {
 	size := stageAmps >> n // just large enough to stage
 	rng := newRNG(6)
 	u, r := randUnitary(rng, 2), randOrthogonal(rng, 2)
-	for _, bit := range []int{5, 6, 8} {
-		w := n - 1 - bit
-		ops := []struct {
-			name string
-			do   func(s *Batch)
-		}{
-			{"dense", func(s *Batch) { s.Apply([]int{w}, u) }},
-			{"real", func(s *Batch) { s.Apply([]int{w}, r) }},
-			{"controlled", func(s *Batch) { s.ApplyControlled([]int{0}, []int{w}, u) }},
-			{"cnot", func(s *Batch) { s.ApplyCNOT(0, w) }},
-			{"x", func(s *Batch) { s.ApplyX(w) }},
+	for _, kp := range kernelPaths() {
+		for _, bit := range []int{5, 6, 8} {
+			stagedMatchesPlain(t, kp, n, size, bit, u, r)
 		}
-		for _, op := range ops {
-			big := randBatch(rng, n, size)
-			if len(big.amp) < stageAmps {
-				t.Fatalf("batch of %d amplitudes does not reach the staged path", len(big.amp))
-			}
-			want := make([][]complex128, size)
-			for b := range want {
-				one := New(n, 1)
-				one.SetSample(0, big.Sample(b))
-				op.do(one)
-				want[b] = one.Sample(0)
-			}
-			op.do(big)
-			for b := range want {
-				if d := maxDiff(big.Sample(b), want[b]); d != 0 {
-					t.Errorf("bit %d %s: sample %d differs from the plain path by %.3g", bit, op.name, b, d)
-					break
-				}
+	}
+}
+
+func stagedMatchesPlain(t *testing.T, kp kernelPath, n, size, bit int, u, r []complex128) {
+	rng := newRNG(uint64(7 + bit))
+	w := n - 1 - bit
+	ops := []struct {
+		name string
+		do   func(s *Batch)
+	}{
+		{"dense", func(s *Batch) { s.Apply([]int{w}, u) }},
+		{"real", func(s *Batch) { s.Apply([]int{w}, r) }},
+		{"controlled", func(s *Batch) { s.ApplyControlled([]int{0}, []int{w}, u) }},
+		{"cnot", func(s *Batch) { s.ApplyCNOT(0, w) }},
+		{"x", func(s *Batch) { s.ApplyX(w) }},
+	}
+	for _, op := range ops {
+		big := randBatch(rng, n, size)
+		big.pureGo = !kp.asm
+		if len(big.amp) < stageAmps {
+			t.Fatalf("batch of %d amplitudes does not reach the staged path", len(big.amp))
+		}
+		want := make([][]complex128, size)
+		for b := range want {
+			one := New(n, 1)
+			one.pureGo = !kp.asm
+			one.SetSample(0, big.Sample(b))
+			op.do(one)
+			want[b] = one.Sample(0)
+		}
+		op.do(big)
+		for b := range want {
+			if d := maxDiff(big.Sample(b), want[b]); d != 0 {
+				t.Errorf("%s bit %d %s: sample %d differs from the plain path by %.3g", kp.name, bit, op.name, b, d)
+				break
 			}
 		}
 	}

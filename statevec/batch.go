@@ -23,6 +23,9 @@ type Batch struct {
 	// chunkLogOverride, when positive, replaces minChunkLog so that tests
 	// can cut small states into many chunks.
 	chunkLogOverride int
+	// pureGo makes the kernels use the pure-Go loops even where the
+	// vector kernels are available, so that tests cover both.
+	pureGo bool
 
 	n    int          // qubits
 	size int          // samples
@@ -53,7 +56,7 @@ func (s *Batch) Slice(lo, hi int) *Batch {
 	if lo < 0 || hi > s.size || lo >= hi {
 		panic(fmt.Sprintf("statevec: Slice [%d, %d) of a batch of %d samples", lo, hi, s.size))
 	}
-	return &Batch{Workers: s.Workers, chunkLogOverride: s.chunkLogOverride,
+	return &Batch{Workers: s.Workers, chunkLogOverride: s.chunkLogOverride, pureGo: s.pureGo,
 		n: s.n, size: hi - lo, dim: s.dim, amp: s.amp[lo*s.dim : hi*s.dim : hi*s.dim]}
 }
 
@@ -74,6 +77,14 @@ func (s *Batch) Sample(b int) []complex128 {
 	s.checkSample(b)
 	return s.amp[b*s.dim : (b+1)*s.dim : (b+1)*s.dim]
 }
+
+// Amplitudes returns the amplitudes of every sample, sample-major: sample
+// b's amplitude j is at index b·Dim() + j. Like [Batch.Sample] it is a view
+// into the batch, valid for its lifetime: writing to it changes the
+// states. It serves the kernels on flat arrays ([Apply1], [Back1], [CNOT]),
+// which treat a batch as one long array where a gate's pair structure
+// repeats every 2ⁿ amplitudes.
+func (s *Batch) Amplitudes() []complex128 { return s.amp[:len(s.amp):len(s.amp)] }
 
 // SetSample copies amps, which must have 2ⁿ entries, into sample b. It does
 // not normalise.
@@ -178,6 +189,9 @@ func (s *Batch) workers() int {
 	}
 	return parfor.Workers()
 }
+
+// asm reports whether the kernels may use the vector kernels.
+func (s *Batch) asm() bool { return haveAVX && !s.pureGo }
 
 // positions converts wires to bit positions (n−1−w) in dst, checking range
 // and repetition, and returns them with their mask.

@@ -127,6 +127,42 @@ func BenchmarkCNOT(b *testing.B) {
 	}
 }
 
+// BenchmarkCNOTRingGates times each gate of the CNOT ring alone, named by
+// its control and target bits: the ring's figure is their harmonic mean.
+// Gates with both bits at 2 or above move whole cache lines and touch
+// half of them; a control or target at bit 0 or 1 touches every line.
+func BenchmarkCNOTRingGates(b *testing.B) {
+	for _, n := range []int{20, 24} {
+		s := benchBatch(n, 1, 1)
+		for q := 0; q < n; q++ {
+			c, t := q, (q+1)%n
+			b.Run(fmt.Sprintf("n=%d/cbit=%d/tbit=%d", n, n-1-c, n-1-t), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					s.ApplyCNOT(c, t)
+				}
+				reportAmps(b, float64(s.dim))
+			})
+		}
+	}
+}
+
+// BenchmarkStream is the memory reference for the kernels on large
+// states: copying one state of 2ⁿ amplitudes into another (a read and a
+// write stream, as a gate that touches every cache line), in Mamp/s.
+func BenchmarkStream(b *testing.B) {
+	for _, n := range []int{20, 24} {
+		src := make([]complex128, 1<<n)
+		dst := make([]complex128, 1<<n)
+		b.Run(fmt.Sprintf("n=%d/op=copy", n), func(b *testing.B) {
+			for b.Loop() {
+				copy(dst, src)
+			}
+			reportAmps(b, float64(len(src)))
+		})
+	}
+}
+
 func BenchmarkApply2Q(b *testing.B) {
 	u := randUnitary(newRNG(3), 4)
 	const n = 20
@@ -209,6 +245,44 @@ func BenchmarkReducedOuter(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					ReducedOuter(lam, phi, w, dst)
+				}
+				reportAmps(b, float64(c.size)*float64(lam.dim))
+			})
+		}
+	}
+}
+
+// BenchmarkAdjointStep compares the fused backward step (uncompute φ,
+// reduced outer product, uncompute λ) with the same three steps through
+// Apply and ReducedOuter, for a shared matrix summed over the batch.
+func BenchmarkAdjointStep(b *testing.B) {
+	for _, c := range []struct{ n, size int }{{20, 1}, {8, 256}} {
+		lam := benchBatch(c.n, c.size, 1)
+		phi := randBatch(newRNG(98), c.n, c.size)
+		phi.Workers = 1
+		for _, w := range [][]int{{c.n - 1}, {0}, {c.n - 2, 1}, {0, c.n - 1}, {1, 2, 0}} {
+			K := 1 << len(w)
+			m := randUnitary(newRNG(97), K)
+			mh := make([]complex128, K*K)
+			for r := 0; r < K; r++ {
+				for col := 0; col < K; col++ {
+					mh[r*K+col] = complex(real(m[col*K+r]), -imag(m[col*K+r]))
+				}
+			}
+			dst := make([]complex128, K*K)
+			b.Run(fmt.Sprintf("n=%d/B=%d/wires=%v/fused", c.n, c.size, w), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					AdjointStep(lam, phi, w, m, dst, true)
+				}
+				reportAmps(b, float64(c.size)*float64(lam.dim))
+			})
+			b.Run(fmt.Sprintf("n=%d/B=%d/wires=%v/separate", c.n, c.size, w), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					phi.Apply(w, mh)
+					ReducedOuter(lam, phi, w, dst)
+					lam.Apply(w, mh)
 				}
 				reportAmps(b, float64(c.size)*float64(lam.dim))
 			})

@@ -79,3 +79,44 @@ func ExampleReducedOuter() {
 	fmt.Printf("adjoint %.6f, exact %.6f\n", g, -math.Sin(theta))
 	// Output: adjoint -0.644218, exact -0.644218
 }
+
+// The one-wire kernel on a flat array: two states of two qubits stored back
+// to back, a Hadamard on bit 1 (wire 0) of both, then CNOT with control
+// bit 1 and target bit 0 gives two Bell states.
+func ExampleApply1() {
+	h := complex(1/math.Sqrt2, 0)
+	u := statevec.NewMat2([]complex128{h, h, h, -h})
+	a := []complex128{1, 0, 0, 0, 1, 0, 0, 0} // |00⟩ twice
+	statevec.Apply1(a, 1, &u, 1)
+	statevec.CNOT(a, 1, 0, 1)
+	for _, v := range a {
+		fmt.Printf("%.3f ", real(v))
+	}
+	fmt.Println()
+	// Output: 0.707 0.000 0.000 0.707 0.707 0.000 0.000 0.707
+}
+
+// The backward step through the last gate of ExampleReducedOuter in one
+// call: AdjointStep takes ψ = RY(θ)|0⟩ back to |0⟩ and returns the same
+// cotangent R, so dE/dθ = 2·Re Σ dM/dθ[a,c]·R[a,c] = −sin θ.
+func ExampleAdjointStep() {
+	theta := 0.7
+	c, s := math.Cos(theta/2), math.Sin(theta/2)
+	ry := []complex128{complex(c, 0), complex(-s, 0), complex(s, 0), complex(c, 0)}
+	dry := []complex128{complex(-s/2, 0), complex(-c/2, 0), complex(c/2, 0), complex(-s/2, 0)}
+
+	psi := statevec.New(1, 1)
+	psi.Apply([]int{0}, ry) // the state after the gate
+	lambda := statevec.New(1, 1)
+	lambda.Zero()
+	psi.AddPauli(lambda, 0, psi.WireMask(0), 0, []float64{1}) // λ = Z·ψ
+
+	r := make([]complex128, 4)
+	statevec.AdjointStep(lambda, psi, []int{0}, ry, r, true)
+	var g float64
+	for i := range r {
+		g += 2 * real(dry[i]*r[i])
+	}
+	fmt.Printf("adjoint %.6f, exact %.6f, φ back at |0⟩: %.6f\n", g, -math.Sin(theta), real(psi.Sample(0)[0]))
+	// Output: adjoint -0.644218, exact -0.644218, φ back at |0⟩: 1.000000
+}

@@ -7,11 +7,14 @@ package statevec
 //
 //   - free: every control lies above the target (or there is none), so the
 //     amplitudes with all controls set form runs of whole blocks of 2h
-//     contiguous amplitudes, pair t of a block being (t, t+h). Targets at
-//     bits 0, 1 and 2 get unrolled loops over the blocks, higher targets a
-//     loop over the two halves of each block;
+//     contiguous amplitudes, pair t of a block being (t, t+h). Dense
+//     matrices, and real ones where the vector kernels exist, run through
+//     the pair kernels of onewire.go (pairsRange); the other kinds loop
+//     over the two halves of each block, real ones at bits 0, 1 and 2 with
+//     unrolled loops (pure Go);
 //   - otherwise (a control below the target) the pairs follow the general
-//     layout: runs with a contiguous first half (step 1) or a strided loop.
+//     layout: runs with a contiguous first half (step 1, through runApply
+//     for the pair-kernel kinds) or a strided loop.
 
 // kind1 is the structure of a one-target matrix.
 type kind1 uint8
@@ -41,6 +44,7 @@ type k1 struct {
 	kind kind1
 	free bool // every control lies above the target
 	big  bool // the batch exceeds the L2 cache: stage mid-range targets
+	asm  bool // the vector kernels may run (see onewire.go)
 	m    mref
 }
 
@@ -48,23 +52,33 @@ func (k k1) run(_, lo, hi int) {
 	if k.m.stride == 0 {
 		// A shared matrix: the batch is one long array whose pair
 		// structure repeats every 2ⁿ amplitudes, so no split by sample.
-		k.span(k.amp, k.mat(0), lo, hi)
+		u := k.mat(0)
+		k.span(k.amp, &u, lo, hi)
 		return
 	}
 	for lo < hi {
 		b, r, e, next := piece(lo, hi, k.ulog)
-		k.span(k.amp[b<<uint(k.nlog):(b+1)<<uint(k.nlog)], k.mat(b), r, e)
+		u := k.mat(b)
+		k.span(k.amp[b<<uint(k.nlog):(b+1)<<uint(k.nlog)], &u, r, e)
 		lo = next
 	}
 }
 
 // mat returns sample b's matrix.
-func (k *k1) mat(b int) m2 {
-	return newM2(k.m.at(b, 0, 0), k.m.at(b, 0, 1), k.m.at(b, 1, 0), k.m.at(b, 1, 1))
+func (k *k1) mat(b int) Mat2 {
+	return mat2Of(k.m.at(b, 0, 0), k.m.at(b, 0, 1), k.m.at(b, 1, 0), k.m.at(b, 1, 1))
+}
+
+// vector reports whether the matrix runs through the one-wire pair
+// kernels of onewire.go: dense matrices always (their pure-Go loops are
+// the reference), real ones when the vector kernels are available, which
+// beat the real-only Go loops.
+func (k *k1) vector() bool {
+	return k.kind == dense1 || k.kind == real1 && k.asm
 }
 
 // span applies u to the pairs [lo, hi) of a.
-func (k *k1) span(a []complex128, u m2, lo, hi int) {
+func (k *k1) span(a []complex128, u *Mat2, lo, hi int) {
 	if !k.free {
 		k.segments(a, u, lo, hi)
 		return
@@ -82,28 +96,28 @@ func (k *k1) span(a []complex128, u m2, lo, hi int) {
 
 // freePairs applies u to the pairs [lo, hi) of a, which is made of whole
 // blocks of 2h amplitudes.
-func (k *k1) freePairs(a []complex128, u m2, lo, hi int) {
-	dense := k.kind == dense1
+func (k *k1) freePairs(a []complex128, u *Mat2, lo, hi int) {
+	isReal := k.kind == real1
 	switch {
-	case k.h == 1 && (dense || k.kind == real1):
-		if dense {
-			adjDense(a[2*lo:2*hi], u)
-		} else {
-			adjReal(a[2*lo:2*hi], u)
-		}
-	case k.h == 2 && (dense || k.kind == real1):
-		pairsP1(a, u, !dense, lo, hi)
-	case k.h == 4 && (dense || k.kind == real1):
-		pairsP2(a, u, !dense, lo, hi)
+	case k.staged() && k.vector():
+		stagedRange(a, k.h, u, lo, hi, k.asm)
 	case k.staged():
-		k.stagedBlocks(a, u, lo, hi)
+		k.stagedReal(a, u.m, lo, hi)
+	case k.vector():
+		pairsRange(a, k.h, u, lo, hi, k.asm)
+	case k.h == 1 && isReal:
+		adjReal(a[2*lo:2*hi], u.m)
+	case k.h == 2 && isReal:
+		pairsP1Real(a, u.m, lo, hi)
+	case k.h == 4 && isReal:
+		pairsP2Real(a, u.m, lo, hi)
 	default:
-		k.blocks(a, u, lo, hi)
+		k.blocks(a, u.m, lo, hi)
 	}
 }
 
 // segments walks the pair runs of [lo, hi).
-func (k *k1) segments(a []complex128, u m2, lo, hi int) {
+func (k *k1) segments(a []complex128, u *Mat2, lo, hi int) {
 	step := 1 << uint(k.l.stepLog)
 	h := k.h
 	for r := lo; r < hi; {
@@ -113,34 +127,33 @@ func (k *k1) segments(a []complex128, u m2, lo, hi int) {
 		case step == 1:
 			x := a[i0 : i0+cnt]
 			y := a[i0+h : i0+h+cnt]
-			switch k.kind {
-			case dense1:
-				runDense(x, y, u)
-			case real1:
-				runReal(x, y, u)
-			case diag1:
-				if d0 := complex(u.ar, u.ai); !isOne(d0) {
+			switch {
+			case k.vector():
+				runApply(x, y, u, k.asm)
+			case k.kind == real1:
+				runReal(x, y, u.m)
+			case k.kind == diag1:
+				if d0 := complex(u.m.ar, u.m.ai); !isOne(d0) {
 					scaleRun(x, d0)
 				}
-				if d1 := complex(u.dr, u.di); !isOne(d1) {
+				if d1 := complex(u.m.dr, u.m.di); !isOne(d1) {
 					scaleRun(y, d1)
 				}
-			case anti1:
-				runAnti(x, y, u)
+			case k.kind == anti1:
+				runAnti(x, y, u.m)
 			}
-		case h == 1 && step == 2 && (k.kind == dense1 || k.kind == real1):
-			if k.kind == dense1 {
-				adjDense(a[i0:i0+2*cnt], u)
-			} else {
-				adjReal(a[i0:i0+2*cnt], u)
-			}
+		case h == 1 && step == 2 && k.vector():
+			adjApply(a[i0:i0+2*cnt], u, k.asm)
+		case h == 1 && step == 2 && k.kind == real1:
+			adjReal(a[i0:i0+2*cnt], u.m)
 		default:
-			strided1(a, k.kind, u, i0, cnt, step, h)
+			strided1(a, k.kind, u.m, i0, cnt, step, h)
 		}
 	}
 }
 
-// blocks walks the pairs [lo, hi) of an array of whole blocks: pair r is
+// blocks walks the pairs [lo, hi) of an array of whole blocks for the
+// kinds that do not run through the pair kernels: pair r is
 // (2h⌊r/h⌋ + r mod h, that + h), so runs are the halves of the blocks.
 func (k *k1) blocks(a []complex128, u m2, lo, hi int) {
 	h := k.h
@@ -151,8 +164,6 @@ func (k *k1) blocks(a []complex128, u m2, lo, hi int) {
 		x := a[i0 : i0+cnt]
 		y := a[i0+h : i0+h+cnt]
 		switch k.kind {
-		case dense1:
-			runDense(x, y, u)
 		case real1:
 			runReal(x, y, u)
 		case diag1:
@@ -169,15 +180,16 @@ func (k *k1) blocks(a []complex128, u m2, lo, hi int) {
 	}
 }
 
-// staged reports whether blocks should read through a buffer (see
+// staged reports whether the pairs should be read through a buffer (see
 // stageMin).
 func (k *k1) staged() bool {
 	return k.big && k.h >= stageMin && k.h <= stageMax && (k.kind == dense1 || k.kind == real1)
 }
 
-// stagedBlocks is blocks for a dense or real matrix, reading the first half
-// of each block through a stack buffer.
-func (k *k1) stagedBlocks(a []complex128, u m2, lo, hi int) {
+// stagedReal is blocks for a real matrix on the pure-Go path, reading the
+// first half of each block through a stack buffer (stagedRange serves
+// the other staged cases).
+func (k *k1) stagedReal(a []complex128, u m2, lo, hi int) {
 	var buf [stageMax]complex128
 	h := k.h
 	for r := lo; r < hi; {
@@ -188,11 +200,7 @@ func (k *k1) stagedBlocks(a []complex128, u m2, lo, hi int) {
 		y := a[i0+h : i0+h+cnt]
 		b := buf[:len(x)]
 		copy(b, x)
-		if k.kind == dense1 {
-			runDenseFrom(x, y, b, u)
-		} else {
-			runRealFrom(x, y, b, u)
-		}
+		runRealFrom(x, y, b, u)
 		r += cnt
 	}
 }
@@ -201,8 +209,9 @@ func (k *k1) stagedBlocks(a []complex128, u m2, lo, hi int) {
 // amplitudes (512 B to 8 KiB) apart, within the same pages. For states
 // that do not fit the L2 cache the hardware prefetcher serves that pattern
 // badly, and the loop runs at half speed (measured: 300–500 instead of
-// 700–800 Mamp/s at n = 20 and 22). Copying the first half of each block to
-// a stack buffer first makes the reads sequential: the whole first half,
+// 700–800 Mamp/s at n = 20 and 22; the vector kernels fell from 1500 to
+// 590 Mamp/s at n = 24, bit 6). Copying the first half of each block to a
+// stack buffer first makes the reads sequential: the whole first half,
 // then the second half while the first is rewritten from L1.
 const (
 	stageMin  = 1 << 5
@@ -315,30 +324,23 @@ func adjReal(s []complex128, u m2) {
 	}
 }
 
-// pairsP1 handles a target at bit 1 without controls: pair r is
-// (4⌊r/2⌋ + r mod 2, that + 2), so two consecutive pairs fill a group of
-// four amplitudes.
-func pairsP1(a []complex128, u m2, isReal bool, lo, hi int) {
-	one := func(r int) {
-		i := (r>>1)<<2 | r&1
-		if isReal {
-			runReal(a[i:i+1], a[i+2:i+3], u)
-		} else {
-			runDense(a[i:i+1], a[i+2:i+3], u)
-		}
-	}
+// pairsP1Real handles a real matrix on a target at bit 1 without
+// controls: pair r is (4⌊r/2⌋ + r mod 2, that + 2), so two consecutive
+// pairs fill a group of four amplitudes.
+func pairsP1Real(a []complex128, u m2, lo, hi int) {
 	if lo&1 == 1 && lo < hi {
-		one(lo)
+		i := (lo>>1)<<2 | 1
+		runReal(a[i:i+1], a[i+2:i+3], u)
 		lo++
 	}
 	g0, g1 := lo>>1, hi>>1
-	if isReal {
+	if g1 > g0 {
 		groupsReal(a[g0<<2:g1<<2], u)
-	} else {
-		groupsDense(a[g0<<2:g1<<2], u)
+		lo = g1 << 1
 	}
-	if hi&1 == 1 && hi-1 >= lo {
-		one(hi - 1)
+	if lo < hi {
+		i := (lo >> 1) << 2
+		runReal(a[i:i+1], a[i+2:i+3], u)
 	}
 }
 
@@ -375,33 +377,22 @@ func groupsReal(s []complex128, u m2) {
 	}
 }
 
-// pairsP2 handles a target at bit 2 without controls: pair r is
-// (8⌊r/4⌋ + r mod 4, that + 4), so four consecutive pairs fill a group of
-// eight amplitudes.
-func pairsP2(a []complex128, u m2, isReal bool, lo, hi int) {
-	one := func(r int) {
-		i := (r>>2)<<3 | r&3
-		if isReal {
-			runReal(a[i:i+1], a[i+4:i+5], u)
-		} else {
-			runDense(a[i:i+1], a[i+4:i+5], u)
-		}
-	}
-	for lo&3 != 0 && lo < hi {
-		one(lo)
-		lo++
+// pairsP2Real handles a real matrix on a target at bit 2 without
+// controls: pair r is (8⌊r/4⌋ + r mod 4, that + 4), so four consecutive
+// pairs fill a group of eight amplitudes.
+func pairsP2Real(a []complex128, u m2, lo, hi int) {
+	for ; lo&3 != 0 && lo < hi; lo++ {
+		i := (lo>>2)<<3 | lo&3
+		runReal(a[i:i+1], a[i+4:i+5], u)
 	}
 	g0, g1 := lo>>2, hi>>2
 	if g1 > g0 {
-		if isReal {
-			groups8Real(a[g0<<3:g1<<3], u)
-		} else {
-			groups8Dense(a[g0<<3:g1<<3], u)
-		}
+		groups8Real(a[g0<<3:g1<<3], u)
 		lo = g1 << 2
 	}
 	for ; lo < hi; lo++ {
-		one(lo)
+		i := (lo>>2)<<3 | lo&3
+		runReal(a[i:i+1], a[i+4:i+5], u)
 	}
 }
 

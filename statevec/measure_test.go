@@ -218,6 +218,15 @@ func outerByDefinition(lam, phi []complex128, n int, wires []int) []complex128 {
 
 func TestReducedOuterAgainstDefinition(t *testing.T) {
 	t.Parallel()
+	for _, kp := range kernelPaths() {
+		t.Run(kp.name, func(t *testing.T) {
+			t.Parallel()
+			reducedOuterAgainstDefinition(t, kp)
+		})
+	}
+}
+
+func reducedOuterAgainstDefinition(t *testing.T, kp kernelPath) {
 	rng := newRNG(16)
 	// Fixed cases reach the long-run paths (high wires leave long
 	// contiguous runs below them); random ones the rest.
@@ -235,6 +244,7 @@ func TestReducedOuterAgainstDefinition(t *testing.T) {
 		const B = 3
 		lam := randBatch(rng, n, B)
 		phi := randBatch(rng, n, B)
+		lam.pureGo, phi.pureGo = !kp.asm, !kp.asm
 		K := 1 << k
 		start := randMatrix(rng, K)
 		sum := append([]complex128(nil), start...)

@@ -8,6 +8,7 @@ type outerK struct {
 	k        int
 	l        layout
 	off      offsets
+	asm      bool // the one-wire pair kernels may use the vector kernels
 }
 
 // outerTile bounds the run length processed per (a, c) pass, so that the
@@ -31,8 +32,11 @@ func (k outerK) accum(b, lo, hi int, acc []complex128) {
 		case K == 4:
 			outer2(lam, phi, off, i0, cnt, step, acc)
 		case step == 1:
+			// One wire, contiguous runs: the pair kernels of onewire.go.
 			h := off[1]
-			outer1(lam[i0:i0+cnt], lam[i0+h:i0+h+cnt], phi[i0:i0+cnt], phi[i0+h:i0+h+cnt], acc)
+			runOuter(lam[i0:i0+cnt], lam[i0+h:i0+h+cnt], phi[i0:i0+cnt], phi[i0+h:i0+h+cnt], (*[4]complex128)(acc), k.asm)
+		case step == 2 && off[1] == 1:
+			adjOuter(lam[i0:i0+2*cnt], phi[i0:i0+2*cnt], (*[4]complex128)(acc), k.asm)
 		default:
 			outer1Strided(lam, phi, i0, cnt, step, off[1], acc)
 		}
@@ -196,7 +200,8 @@ func outerSetup(what string, lambda, phi *Batch, wires []int) outerK {
 	if t.k == 0 {
 		panic("statevec: " + what + ": no wires")
 	}
-	k := outerK{lam: lambda.amp, phi: phi.amp, nlog: lambda.n, k: t.k, l: newLayout(lambda.n, t.fixed(), 0)}
+	k := outerK{lam: lambda.amp, phi: phi.amp, nlog: lambda.n, k: t.k, l: newLayout(lambda.n, t.fixed(), 0),
+		asm: lambda.asm() && phi.asm()}
 	fillOffsets(&k.off, t.pos[:t.k])
 	return k
 }

@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// AVX2 + FMA kernels for one-wire blocks. A YMM register holds two
+// AVX2 + FMA kernels for one-wire gates (onewire.go). A YMM register holds two
 // complex128 values [re0, im0, re1, im1]. A complex product u·x is
 // ur·x ∓ ui·swap(x) (VFMADDSUB: even lanes subtract, odd lanes add), with
 // swap(x) = [im0, re0, im1, re1] (VPERMILPD $5).
@@ -25,7 +25,7 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-4
 	MOVL AX, eax+0(FP)
 	RET
 
-// func applyAVX(x, y []complex128, u *[8]float64)
+// func applyAVX(x, y []complex128, u *m2)
 // (x[i], y[i]) ← (a·x[i] + b·y[i], c·x[i] + d·y[i]) for u = [ar ai br bi cr ci dr di];
 // len(x) is even and len(y) ≥ len(x).
 TEXT ·applyAVX(SB), NOSPLIT, $0-56
@@ -104,8 +104,8 @@ adjdone:
 // func outerAVX(lx, ly, fx, fy []complex128, acc *[32]float64)
 // For a, b in {0, 1} accumulates P_ab += l_a ⊙ f_b and Q_ab += l_a ⊙ swap(f_b)
 // lane by lane, and stores [P00 Q00 P01 Q01 P10 Q10 P11 Q11] (4 lanes each)
-// into acc: Re Σ l_a·conj(f_b) is the sum of P_ab's lanes, Im the odd lanes
-// of Q_ab minus its even lanes. len(lx) is even; the others are as long.
+// into acc: Re Σ conj(l_a)·f_b is the sum of P_ab's lanes, Im the even
+// lanes of Q_ab minus its odd lanes. len(lx) is even; the others are as long.
 TEXT ·outerAVX(SB), NOSPLIT, $0-104
 	MOVQ lx_base+0(FP), SI
 	MOVQ lx_len+8(FP), CX
@@ -162,8 +162,8 @@ outerstore:
 // For adjacent pairs l = (lam[2i], lam[2i+1]), f = (phi[2i], phi[2i+1]):
 // accumulates P += l ⊙ f, Q += l ⊙ swap(f), P' += l ⊙ f', Q' += l ⊙ swap(f')
 // with f' = (f1, f0), and stores [P Q P' Q'] into acc. The low halves give
-// l0·conj(f0) and (primed) l0·conj(f1), the high halves l1·conj(f1) and
-// l1·conj(f0). len(lam) is even; phi is as long.
+// conj(l0)·f0 and (primed) conj(l0)·f1, the high halves conj(l1)·f1 and
+// conj(l1)·f0. len(lam) is even; phi is as long.
 TEXT ·adjOuterAVX(SB), NOSPLIT, $0-56
 	MOVQ lam_base+0(FP), SI
 	MOVQ lam_len+8(FP), CX
@@ -199,7 +199,7 @@ adjouterstore:
 	VZEROUPPER
 	RET
 
-// func pairsApplyAVX(a []complex128, h, nblk int, u *[8]float64)
+// func pairsApplyAVX(a []complex128, h, nblk int, u *m2)
 // Applies u (as in applyAVX) to the pairs (i, i+h) of nblk whole blocks of
 // 2h amplitudes at the start of a; h is even.
 TEXT ·pairsApplyAVX(SB), NOSPLIT, $0-48
