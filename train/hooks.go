@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"os"
 	"runtime"
 	"strconv"
 	"time"
@@ -313,8 +314,10 @@ func (h *Logger) On(e Event, s *State) error {
 type Progress struct {
 	W     io.Writer
 	Quiet bool
-	// Throttle is the least time between two redraws; the zero value
-	// means 100 ms.
+	// Throttle is the least time between two redraws. The zero value
+	// means 100 ms on a terminal and 10 s elsewhere (a log file, a pipe),
+	// so that a long run's log holds a line every few seconds, not ten a
+	// second.
 	Throttle time.Duration
 	bar      *progressbar.ProgressBar
 }
@@ -338,7 +341,7 @@ func (h *Progress) On(e Event, s *State) error {
 		if h.bar == nil {
 			th := h.Throttle
 			if th == 0 {
-				th = 100 * time.Millisecond
+				th = defaultThrottle(h.W)
 			}
 			h.bar = progressbar.NewOptions(s.Steps,
 				progressbar.OptionSetWriter(h.W),
@@ -373,4 +376,15 @@ func (h *Progress) On(e Event, s *State) error {
 		}
 	}
 	return nil
+}
+
+// defaultThrottle is Progress's redraw interval on w: 100 ms for a
+// terminal (a character device), 10 s for anything else.
+func defaultThrottle(w io.Writer) time.Duration {
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return 100 * time.Millisecond
+		}
+	}
+	return 10 * time.Second
 }

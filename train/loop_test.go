@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quanta-qml/quanta/autograd"
 	"github.com/quanta-qml/quanta/dataset"
@@ -419,5 +421,31 @@ func TestRestoreMismatch(t *testing.T) {
 	}
 	if res, err := done.Run(context.Background()); err != nil || res.GlobalStep != 6 || len(res.History) != 1 {
 		t.Errorf("finished run ran again: %v %+v", err, res)
+	}
+}
+
+// TestProgressThrottle checks the default redraw interval: fast on a
+// character device (a terminal), slow on a regular file, where a bar
+// redrawn ten times a second would fill a long run's log.
+func TestProgressThrottle(t *testing.T) {
+	dev, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer dev.Close()
+	if got := defaultThrottle(dev); got != 100*time.Millisecond {
+		t.Errorf("character device: throttle %v, want 100ms", got)
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := defaultThrottle(f); got != 10*time.Second {
+		t.Errorf("regular file: throttle %v, want 10s", got)
+	}
+	var buf bytes.Buffer
+	if got := defaultThrottle(&buf); got != 10*time.Second {
+		t.Errorf("buffer: throttle %v, want 10s", got)
 	}
 }
