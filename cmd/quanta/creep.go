@@ -61,9 +61,10 @@ Hamiltonian layer learns slowly); the paper's L2 figure comes from its full
 protocol, with the complex parameters of --unitary=false.
 --protocol paper runs the paper's protocol instead: all 60,000/10,000
 images, 50 epochs, batches of 200, Adam 5e-4, seeds 1 to 5. That takes
-about 40 hours on two cores: it is resumable (run the same command again after a stop
-or a --time-limit) and shardable (quanta sweep, with a spec of the same
-grid).
+about 40 hours on two cores, 20 with a binary built with -tags openblas
+(docs/results.md): it is resumable (run the same command again after a
+stop or a --time-limit) and shardable (quanta sweep, with a spec of the
+same grid).
 
 Results go to --out (default creep-results; paper: creep-paper): a
 results.jsonl line per epoch and per run, a checkpoint per run, report.md
