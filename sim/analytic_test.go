@@ -6,6 +6,7 @@ import (
 
 	"github.com/quanta-qml/quanta/circuit"
 	"github.com/quanta-qml/quanta/gate"
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 // Analytic states: Bell and GHZ probabilities, and ⟨Z⟩ = cos θ after RX(θ)
@@ -30,7 +31,7 @@ func TestBellAndGHZ(t *testing.T) {
 		want := make([]float64, 1<<uint(n)+4)
 		want[0], want[1<<uint(n)-1] = 0.5, 0.5
 		want[1<<uint(n)], want[1<<uint(n)+3] = 0.5, 0.5
-		if d := maxAbsDiff(r.Values(), want); d > 1e-15 {
+		if d := numtest.MaxDiff(r.Values(), want); d > 1e-15 {
 			t.Errorf("n=%d: probabilities %v, want %v", n, r.Values(), want)
 		}
 	}

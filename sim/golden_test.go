@@ -268,11 +268,11 @@ func checkGolden(t *testing.T, cs numtest.Case, run goldenRun, oname string, opt
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	if d := maxAbsDiff(r.Values(), cs.Outputs[run.values].Data); d > goldenTol {
+	if d := numtest.MaxDiff(r.Values(), cs.Outputs[run.values].Data); d > goldenTol {
 		t.Errorf("%s: %s differ from PennyLane by %.3g", name, run.values, d)
 	}
 	if st, ok := cs.Outputs["state"]; ok {
-		if d := maxAbsDiffC(r.State(0), st.Complex()); d > goldenTol {
+		if d := numtest.MaxDiffC(r.State(0), st.Complex()); d > goldenTol {
 			t.Errorf("%s: state differs from PennyLane by %.3g", name, d)
 		}
 	}
@@ -311,7 +311,7 @@ func checkGolden(t *testing.T, cs numtest.Case, run goldenRun, oname string, opt
 		for e := 0; e < rows; e++ {
 			got = append(got, jw[e*nw+off:e*nw+off+size]...)
 		}
-		if d := maxAbsDiff(got, want); d > goldenTol {
+		if d := numtest.MaxDiff(got, want); d > goldenTol {
 			t.Errorf("%s: gradient with respect to %s differs from PennyLane by %.3g", name, wn, d)
 		}
 		off += size
@@ -336,7 +336,7 @@ func checkGolden(t *testing.T, cs numtest.Case, run goldenRun, oname string, opt
 				}
 			}
 		}
-		if d := maxAbsDiff(got, want); d > goldenTol {
+		if d := numtest.MaxDiff(got, want); d > goldenTol {
 			t.Errorf("%s: gradient with respect to %s differs from PennyLane by %.3g", name, in, d)
 		}
 		off += k

@@ -262,53 +262,6 @@ func denseLoss(t *testing.T, c *circuit.Circuit, outs []Output, weights, inputs,
 	return s
 }
 
-// centralDiff returns the central finite-difference gradient of f at x.
-func centralDiff(f func([]float64) float64, x []float64, h float64) []float64 {
-	g := make([]float64, len(x))
-	for i := range x {
-		old := x[i]
-		x[i] = old + h
-		fp := f(x)
-		x[i] = old - h
-		fm := f(x)
-		x[i] = old
-		g[i] = (fp - fm) / (2 * h)
-	}
-	return g
-}
-
-func maxAbsDiff(a, b []float64) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	d := 0.0
-	for i := range a {
-		e := math.Abs(a[i] - b[i])
-		if math.IsNaN(e) {
-			return math.Inf(1)
-		}
-		d = max(d, e)
-	}
-	return d
-}
-
-func maxAbsDiffC(a, b []complex128) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	d := 0.0
-	for i := range a {
-		e := cmplxAbs(a[i] - b[i])
-		if math.IsNaN(e) {
-			return math.Inf(1)
-		}
-		d = max(d, e)
-	}
-	return d
-}
-
-func cmplxAbs(z complex128) float64 { return math.Hypot(real(z), imag(z)) }
-
 // optionSets are the option combinations every oracle test runs: the
 // default, no fusion, wider fusion, one group per sample, the whole batch
 // at once, no product start, and several workers.

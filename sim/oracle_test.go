@@ -8,6 +8,7 @@ import (
 
 	"github.com/quanta-qml/quanta/circuit"
 	"github.com/quanta-qml/quanta/gate"
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 // The dense reference simulator (internal/densesim, full 2ⁿ×2ⁿ operators
@@ -29,12 +30,12 @@ func checkForward(t *testing.T, name string, c *circuit.Circuit, outs []Output, 
 		if err != nil {
 			t.Fatalf("%s %s: %v", name, os.name, err)
 		}
-		if d := maxAbsDiff(r.Values(), want); d > 1e-12 {
+		if d := numtest.MaxDiff(r.Values(), want); d > 1e-12 {
 			t.Errorf("%s %s: outputs differ from the dense simulator by %.3g\n%s", name, os.name, d, c)
 		}
 		for b, st := range states {
 			got := r.State(b)
-			if d := maxAbsDiffC(got, st); d > 1e-12 {
+			if d := numtest.MaxDiffC(got, st); d > 1e-12 {
 				t.Errorf("%s %s: state of sample %d differs by %.3g", name, os.name, b, d)
 			}
 			nrm := 0.0
@@ -183,10 +184,10 @@ func checkVJPWith(t *testing.T, name string, c *circuit.Circuit, outs []Output, 
 	t.Helper()
 	vals, _ := oracleOutputs(t, c, outs, w, x)
 	cot := randValues(rng, len(vals))
-	fw := centralDiff(func(v []float64) float64 { return denseLoss(t, c, outs, v, x, cot) }, w, 1e-6)
+	fw := numtest.FiniteDiff(func(v []float64) float64 { return denseLoss(t, c, outs, v, x, cot) }, w, 1e-6)
 	var fx []float64
 	if inputs {
-		fx = centralDiff(func(v []float64) float64 { return denseLoss(t, c, outs, w, v, cot) }, x, 1e-6)
+		fx = numtest.FiniteDiff(func(v []float64) float64 { return denseLoss(t, c, outs, w, v, cot) }, x, 1e-6)
 	}
 	for _, os := range optionSets {
 		r, err := Forward(c, w, x, outs, os.opt)
@@ -194,13 +195,13 @@ func checkVJPWith(t *testing.T, name string, c *circuit.Circuit, outs []Output, 
 			t.Fatalf("%s %s: %v", name, os.name, err)
 		}
 		dw, dx := r.VJP(cot)
-		if d := maxAbsDiff(dw, fw); d > 1e-7 {
+		if d := numtest.MaxDiff(dw, fw); d > 1e-7 {
 			t.Errorf("%s %s: weight gradient differs from finite differences by %.3g\n got %.9g\nwant %.9g\n%s", name, os.name, d, dw, fw, c)
 		}
 		if !inputs {
 			continue
 		}
-		if d := maxAbsDiff(dx, fx); d > 1e-7 {
+		if d := numtest.MaxDiff(dx, fx); d > 1e-7 {
 			t.Errorf("%s %s: input gradient differs from finite differences by %.3g\n got %.9g\nwant %.9g\n%s", name, os.name, d, dx, fx, c)
 		}
 	}
@@ -251,10 +252,10 @@ func TestVJPMatchesParamShift(t *testing.T) {
 			cot[e] = 1
 			dw, dx := r.VJP(cot)
 			b := e / jac.K
-			if d := maxAbsDiff(dw, jac.Weights[e*jac.W:(e+1)*jac.W]); d > 1e-10 {
+			if d := numtest.MaxDiff(dw, jac.Weights[e*jac.W:(e+1)*jac.W]); d > 1e-10 {
 				t.Errorf("%s: output %d: weight Jacobian row differs from parameter shift by %.3g", kind, e, d)
 			}
-			if d := maxAbsDiff(dx[b*jac.P:(b+1)*jac.P], jac.Inputs[e*jac.P:(e+1)*jac.P]); d > 1e-10 {
+			if d := numtest.MaxDiff(dx[b*jac.P:(b+1)*jac.P], jac.Inputs[e*jac.P:(e+1)*jac.P]); d > 1e-10 {
 				t.Errorf("%s: output %d: input Jacobian row differs from parameter shift by %.3g", kind, e, d)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/quanta-qml/quanta/circuit"
 	"github.com/quanta-qml/quanta/gate"
+	"github.com/quanta-qml/quanta/internal/numtest"
 	"github.com/quanta-qml/quanta/pauli"
 )
 
@@ -61,7 +62,7 @@ func TestCountsAndShots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if maxAbsDiff(intsF(counts), intsF(again)) != 0 {
+	if numtest.MaxDiff(intsF(counts), intsF(again)) != 0 {
 		t.Error("the same seed gave different counts")
 	}
 	out, err := Sample(c, nil, thetas, []int{2}, shots, newRNG(2), Options{})
@@ -148,10 +149,10 @@ func TestParamShiftWithShots(t *testing.T) {
 	// of |c_t| ≤ 0.5 times a ±1 average: a standard deviation of at most
 	// √(Σ c_t²/shots) per occurrence.
 	tol := 5 * 3 * math.Sqrt(4*0.25/shots)
-	if d := maxAbsDiff(est.Weights, exact.Weights); d > tol {
+	if d := numtest.MaxDiff(est.Weights, exact.Weights); d > tol {
 		t.Errorf("shot-based Jacobian differs from the exact one by %.4f (bound %.4f)", d, tol)
 	}
-	if d := maxAbsDiff(est.Inputs, exact.Inputs); d > tol {
+	if d := numtest.MaxDiff(est.Inputs, exact.Inputs); d > tol {
 		t.Errorf("shot-based input Jacobian differs by %.4f (bound %.4f)", d, tol)
 	}
 }

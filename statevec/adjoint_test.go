@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/cmplx"
 	"testing"
+
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 // adjointDense returns the conjugate transpose of a K×K matrix.
@@ -98,7 +100,7 @@ func TestAdjointStepAgainstDense(t *testing.T) {
 							AdjointStep(lam, phi, c.wires, ms, dst, stepLam)
 							checkStates(t, name+"/φ", phi, wantPhi)
 							checkStates(t, name+"/λ", lam, wantLam)
-							if d := maxDiff(dst, want); d > 1e-11 {
+							if d := numtest.MaxDiffC(dst, want); d > 1e-11 {
 								t.Errorf("%s: dst differs from the definition by %.3g", name, d)
 							}
 						}
@@ -127,7 +129,7 @@ func TestAdjointStepWorkersBitIdentical(t *testing.T) {
 				ref = dst
 				continue
 			}
-			if d := maxDiff(dst, ref); d != 0 {
+			if d := numtest.MaxDiffC(dst, ref); d != 0 {
 				t.Errorf("wires %v: %d workers differ from one by %.3g", wires, w, d)
 			}
 		}

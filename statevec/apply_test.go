@@ -6,6 +6,8 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 // family makes a random k-qubit matrix of one structure; each structure
@@ -342,7 +344,7 @@ func TestGatesOnBasisStates(t *testing.T) {
 	for b := 0; b < 2; b++ {
 		want := make([]complex128, 8)
 		want[0], want[7] = h, h
-		if d := maxDiff(s.Sample(b), want); d > 1e-15 {
+		if d := numtest.MaxDiffC(s.Sample(b), want); d > 1e-15 {
 			t.Errorf("GHZ sample %d: %v", b, s.Sample(b))
 		}
 	}
@@ -400,7 +402,7 @@ func stagedMatchesPlain(t *testing.T, kp kernelPath, n, size, bit int, u, r []co
 		}
 		op.do(big)
 		for b := range want {
-			if d := maxDiff(big.Sample(b), want[b]); d != 0 {
+			if d := numtest.MaxDiffC(big.Sample(b), want[b]); d != 0 {
 				t.Errorf("%s bit %d %s: sample %d differs from the plain path by %.3g", kp.name, bit, op.name, b, d)
 				break
 			}

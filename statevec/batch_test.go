@@ -3,6 +3,8 @@ package statevec
 import (
 	"math/cmplx"
 	"testing"
+
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 func TestBatchBasics(t *testing.T) {
@@ -34,7 +36,7 @@ func TestBatchBasics(t *testing.T) {
 	}
 	d := New(3, 2)
 	d.CopyFrom(s)
-	if maxDiff(d.Sample(1), s.Sample(1)) != 0 || maxDiff(d.Sample(0), s.Sample(0)) != 0 {
+	if numtest.MaxDiffC(d.Sample(1), s.Sample(1)) != 0 || numtest.MaxDiffC(d.Sample(0), s.Sample(0)) != 0 {
 		t.Errorf("CopyFrom differs")
 	}
 	d.Zero()

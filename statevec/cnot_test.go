@@ -3,6 +3,8 @@ package statevec
 import (
 	"fmt"
 	"testing"
+
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 // TestCNOTEveryPair checks the CNOT kernel for every control and target
@@ -39,7 +41,7 @@ func TestCNOTEveryPair(t *testing.T) {
 					perm[j] = a[src]
 				}
 				CNOT(a, c, tg, 1)
-				if d := maxDiff(a, perm); d != 0 {
+				if d := numtest.MaxDiffC(a, perm); d != 0 {
 					t.Errorf("%s: flat CNOT is not the permutation", name)
 				}
 				// The kernel over ranges cut at every pair: each boundary
@@ -49,14 +51,14 @@ func TestCNOTEveryPair(t *testing.T) {
 				for r := 0; r < 3<<(n-2); r++ {
 					k.run(0, r, r+1)
 				}
-				if d := maxDiff(b, perm); d != 0 {
+				if d := numtest.MaxDiffC(b, perm); d != 0 {
 					t.Errorf("%s: CNOT pair by pair is not the permutation", name)
 				}
 				// Three chunks of a parallel run.
 				b = randAmps(uint64(n), 3<<n)
 				cs := Batch{Workers: 3, chunkLogOverride: 2, n: n, size: 3, dim: 1 << n, amp: b}
 				cs.cnot(c, tg)
-				if d := maxDiff(b, perm); d != 0 {
+				if d := numtest.MaxDiffC(b, perm); d != 0 {
 					t.Errorf("%s: CNOT cut into three chunks is not the permutation", name)
 				}
 			}
@@ -92,7 +94,7 @@ func TestCNOTLongRuns(t *testing.T) {
 						for i := 0; i+1 < len(cuts); i++ {
 							k.run(0, cuts[i], cuts[i+1])
 						}
-						if d := maxDiff(b, perm); d != 0 {
+						if d := numtest.MaxDiffC(b, perm); d != 0 {
 							t.Errorf("n=%d c=%d t=%d inMem=%v cuts=%v: not the permutation", n, c, tg, inMem, cuts)
 						}
 					}

@@ -82,7 +82,7 @@ func TestGoldenGates(t *testing.T) {
 			t.Fatalf("%s: gate wires: %v", c.Name, err)
 		}
 		s.Apply(wires, c.Outputs["gate_matrix"].Complex())
-		if d := maxDiff(s.Sample(0), c.Outputs["state"].Complex()); d > goldenTol {
+		if d := numtest.MaxDiffC(s.Sample(0), c.Outputs["state"].Complex()); d > goldenTol {
 			t.Errorf("%s: state differs from PennyLane by %.3g", c.Name, d)
 		}
 		want := c.Outputs["expvals"].Data

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/cmplx"
 	"testing"
+
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 // expectDense returns ⟨u|op|v⟩.
@@ -263,7 +265,7 @@ func reducedOuterAgainstDefinition(t *testing.T, kp kernelPath) {
 				}
 			}
 		}
-		if d := maxDiff(sum, want); d > tol {
+		if d := numtest.MaxDiffC(sum, want); d > tol {
 			t.Errorf("n=%d wires=%v: ReducedOuter differs from the definition by %.3g", n, wires, d)
 		}
 		// The contraction with a matrix is ⟨λ|M|φ⟩ summed over the batch.

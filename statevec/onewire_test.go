@@ -5,6 +5,8 @@ import (
 	"math/cmplx"
 	"strings"
 	"testing"
+
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 // The one-wire kernels on flat arrays, both versions (pure Go always, the
@@ -72,7 +74,7 @@ func adjoint2(u []complex128) []complex128 {
 	return []complex128{cmplx.Conj(u[0]), cmplx.Conj(u[2]), cmplx.Conj(u[1]), cmplx.Conj(u[3])}
 }
 
-func maxDiff4(a, b [4]complex128) float64 { return maxDiff(a[:], b[:]) }
+func maxDiff4(a, b [4]complex128) float64 { return numtest.MaxDiffC(a[:], b[:]) }
 
 // TestApply1AgainstDense applies a random gate to every bit of one and of
 // three states back to back and compares with the dense operator of the
@@ -93,7 +95,7 @@ func TestApply1AgainstDense(t *testing.T) {
 						want = append(want, matVec(op, a[b<<n:(b+1)<<n])...)
 					}
 					apply1(a, p, &m, 1, kp.asm)
-					if d := maxDiff(a, want); d > tol {
+					if d := numtest.MaxDiffC(a, want); d > tol {
 						t.Errorf("%s n=%d bit=%d B=%d: differs from the dense operator by %.3g", kp.name, n, p, size, d)
 					}
 				}
@@ -129,7 +131,7 @@ func TestPairsRangePartial(t *testing.T) {
 						}
 					}
 				}
-				if d := maxDiff(a, want); d > 1e-14 {
+				if d := numtest.MaxDiffC(a, want); d > 1e-14 {
 					t.Errorf("apply %s: differs from the definition by %.3g", name, d)
 				}
 				if d := maxDiff4(got, ref); d > 1e-12 {
@@ -173,10 +175,10 @@ func TestBack1AgainstDefinition(t *testing.T) {
 					var acc [4]complex128
 					back1(phi, lam, p, &mh, &acc, stepLam, c.workers, kp.asm)
 					name := fmt.Sprintf("%s/n=%d/B=%d/workers=%d/bit=%d/stepLam=%v", kp.name, c.n, c.size, c.workers, p, stepLam)
-					if d := maxDiff(phi, wantPhi); d > tol {
+					if d := numtest.MaxDiffC(phi, wantPhi); d > tol {
 						t.Errorf("%s: φ differs by %.3g", name, d)
 					}
-					if d := maxDiff(lam, wantLam); d > tol {
+					if d := numtest.MaxDiffC(lam, wantLam); d > tol {
 						t.Errorf("%s: λ differs by %.3g", name, d)
 					}
 					if d := maxDiff4(acc, wantAcc); d > 1e-9 {
@@ -226,7 +228,7 @@ func TestKernelPathsAgree(t *testing.T) {
 		a, b := randAmps(7, 1<<n), randAmps(7, 1<<n)
 		apply1(a, p, &u, 1, true)
 		apply1(b, p, &u, 1, false)
-		if d := maxDiff(a, b); d > 1e-14 {
+		if d := numtest.MaxDiffC(a, b); d > 1e-14 {
 			t.Errorf("bit %d: apply paths differ by %.3g", p, d)
 		}
 		l1, l2 := randAmps(8, 1<<n), randAmps(8, 1<<n)
@@ -252,12 +254,12 @@ func TestApply1Large(t *testing.T) {
 			a, want := randAmps(9, 1<<n), randAmps(9, 1<<n)
 			apply1(a, p, &u, 1, kp.asm)
 			pairApply(want, p, uu)
-			if d := maxDiff(a, want); d > tol {
+			if d := numtest.MaxDiffC(a, want); d > tol {
 				t.Errorf("%s bit %d: differs from the definition by %.3g", kp.name, p, d)
 			}
 			b := randAmps(9, 1<<n)
 			apply1(b, p, &u, 3, kp.asm)
-			if d := maxDiff(a, b); d != 0 {
+			if d := numtest.MaxDiffC(a, b); d != 0 {
 				t.Errorf("%s bit %d: 3 workers differ from one by %.3g", kp.name, p, d)
 			}
 		}
@@ -275,7 +277,7 @@ func TestMat2Adjoint(t *testing.T) {
 	want := matVec(adjoint2(u), matVec(u, a))
 	apply1(a, 0, &m, 1, false)
 	apply1(a, 0, &mh, 1, false)
-	if d := maxDiff(a, want); d > tol {
+	if d := numtest.MaxDiffC(a, want); d > tol {
 		t.Errorf("M†·M·v = %v, want %v", a, want)
 	}
 }

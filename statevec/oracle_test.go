@@ -5,6 +5,8 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/quanta-qml/quanta/internal/numtest"
 )
 
 // This file is the test oracle: a dense reference built only from the
@@ -248,23 +250,11 @@ func randWires(rng *rand.Rand, n, k int) []int {
 	return rng.Perm(n)[:k]
 }
 
-// maxDiff returns max |a_i − b_i|.
-func maxDiff(a, b []complex128) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	var d float64
-	for i := range a {
-		d = math.Max(d, cmplx.Abs(a[i]-b[i]))
-	}
-	return d
-}
-
 // checkStates compares every sample of s with want[b].
 func checkStates(t *testing.T, name string, s *Batch, want [][]complex128) {
 	t.Helper()
 	for b := range want {
-		if d := maxDiff(s.Sample(b), want[b]); d > tol {
+		if d := numtest.MaxDiffC(s.Sample(b), want[b]); d > tol {
 			t.Errorf("%s: sample %d differs from the dense reference by %.3g", name, b, d)
 			return
 		}
@@ -276,7 +266,7 @@ func checkStates(t *testing.T, name string, s *Batch, want [][]complex128) {
 func TestOracleSelfCheck(t *testing.T) {
 	// X on wire 0 of 2 wires maps |00⟩ (index 0) to |10⟩ (index 2).
 	v := matVec(denseOp(2, nil, []int{0}, pX), []complex128{1, 0, 0, 0})
-	if maxDiff(v, []complex128{0, 0, 1, 0}) != 0 {
+	if numtest.MaxDiffC(v, []complex128{0, 0, 1, 0}) != 0 {
 		t.Errorf("X on wire 0: %v", v)
 	}
 	// CNOT as a matrix on wires [2, 0]: control 2 (least significant),
