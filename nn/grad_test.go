@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/quanta-qml/quanta/autograd"
-	"github.com/quanta-qml/quanta/internal/numtest"
+	"github.com/quanta-qml/quanta/internal/gradcheck"
 	"github.com/quanta-qml/quanta/tensor"
 )
 
@@ -16,50 +16,11 @@ const (
 	fdTol  = 1e-6
 )
 
-// checkGrad compares the analytic gradient of L = Σ w ⊙ f(), w a random
-// tensor of f's output shape (so every output element counts), with
-// central finite differences of L for every element of every Var in wrt
-// (inputs and parameters, perturbed in place). An element passes when
-// |analytic − numeric| ≤ fdTol·(|numeric| + max|numeric|) over its Var.
-// A Var whose numeric gradient vanishes everywhere fails: the check must
-// never be vacuous.
+// checkGrad checks the gradients of f with respect to wrt against central
+// finite differences (gradcheck.Check, step fdStep, tolerance fdTol).
 func checkGrad(t *testing.T, name string, wrt []*autograd.Var, f func() *autograd.Var) {
 	t.Helper()
-	autograd.ZeroGrad(wrt...)
-	out := f()
-	w := tensor.RandN(newRand(99), out.Shape()...)
-	out.BackwardWith(w)
-	loss := func([]float64) float64 {
-		y := f().Value().Contiguous().Data()
-		s := 0.0
-		for i, v := range w.Data() {
-			s += v * y[i]
-		}
-		return s
-	}
-	for k, v := range wrt {
-		num := numtest.FiniteDiff(loss, v.Value().Data(), fdStep)
-		scale := 0.0
-		for _, g := range num {
-			scale = max(scale, math.Abs(g))
-		}
-		if scale == 0 {
-			t.Errorf("%s: input %d has a zero numeric gradient (vacuous check)", name, k)
-			continue
-		}
-		if v.Grad() == nil {
-			t.Errorf("%s: input %d got no gradient", name, k)
-			continue
-		}
-		ana := v.Grad().Data()
-		for i := range num {
-			if math.Abs(ana[i]-num[i]) > fdTol*(math.Abs(num[i])+scale) {
-				t.Errorf("%s: input %d %v: gradient differs from finite differences:%s",
-					name, k, v.Shape(), numtest.Report(ana, num, fdTol*scale))
-				break
-			}
-		}
-	}
+	gradcheck.Check(t, name, wrt, f, fdStep, fdTol)
 }
 
 // withParams returns the input followed by the parameters of m.

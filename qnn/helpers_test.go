@@ -8,10 +8,9 @@ import (
 
 	"github.com/quanta-qml/quanta/autograd"
 	"github.com/quanta-qml/quanta/cmat"
-	"github.com/quanta-qml/quanta/internal/numtest"
+	"github.com/quanta-qml/quanta/internal/gradcheck"
 	"github.com/quanta-qml/quanta/nn"
 	"github.com/quanta-qml/quanta/pauli"
-	"github.com/quanta-qml/quanta/tensor"
 )
 
 // Shared test helpers: seeded sources, dense references built from
@@ -101,12 +100,8 @@ func marginal(s []complex128, n, k, out int) []float64 {
 	return p
 }
 
-// The finite-difference checks perturb every element of every Var in wrt
-// (inputs and parameters, in place) and compare central differences of
-// L = Σ w ⊙ f() (w a fixed random tensor, so that every output counts)
-// with the gradient from Backward. An element passes when |analytic −
-// numeric| ≤ fdTol·(|numeric| + max|numeric| of its Var). A Var whose
-// numeric gradient vanishes fails: the check must not be vacuous.
+// The finite-difference checks (gradcheck.Check) use this step and
+// tolerance.
 const (
 	fdStep = 1e-6
 	fdTol  = 2e-6
@@ -114,41 +109,7 @@ const (
 
 func checkGrad(t *testing.T, name string, wrt []*autograd.Var, f func() *autograd.Var) {
 	t.Helper()
-	autograd.ZeroGrad(wrt...)
-	out := f()
-	w := tensor.RandN(newRand(99), out.Shape()...)
-	out.BackwardWith(w)
-	loss := func([]float64) float64 {
-		y := f().Value().Contiguous().Data()
-		s := 0.0
-		for i, v := range w.Data() {
-			s += v * y[i]
-		}
-		return s
-	}
-	for k, v := range wrt {
-		num := numtest.FiniteDiff(loss, v.Value().Data(), fdStep)
-		scale := 0.0
-		for _, g := range num {
-			scale = max(scale, math.Abs(g))
-		}
-		if scale == 0 {
-			t.Errorf("%s: Var %d %v has a zero numeric gradient (vacuous check)", name, k, v.Shape())
-			continue
-		}
-		if v.Grad() == nil {
-			t.Errorf("%s: Var %d %v got no gradient", name, k, v.Shape())
-			continue
-		}
-		ana := v.Grad().Data()
-		for i := range num {
-			if math.Abs(ana[i]-num[i]) > fdTol*(math.Abs(num[i])+scale) {
-				t.Errorf("%s: Var %d %v: gradient differs from finite differences:%s",
-					name, k, v.Shape(), numtest.Report(ana, num, fdTol*scale))
-				break
-			}
-		}
-	}
+	gradcheck.Check(t, name, wrt, f, fdStep, fdTol)
 }
 
 // withParams returns x followed by the parameters of m.
