@@ -399,36 +399,28 @@ func (d *decoder) list(n *yaml.Node, path string) []*yaml.Node {
 // ints decodes a list of integers; a single integer is a list of one when
 // scalarOK.
 func (d *decoder) ints(n *yaml.Node, path string, scalarOK bool) []int {
-	if scalarOK && n.Kind == yaml.ScalarNode {
-		return []int{d.integer(n, path)}
-	}
-	var out []int
-	for i, c := range d.list(n, path) {
-		out = append(out, d.integer(c, fmt.Sprintf("%s[%d]", path, i)))
-	}
-	return out
+	return listOf(d, n, path, scalarOK, d.integer)
 }
 
 // numbers decodes a list of numbers; a single number is a list of one.
 func (d *decoder) numbers(n *yaml.Node, path string) []float64 {
-	if n.Kind == yaml.ScalarNode {
-		return []float64{d.number(n, path)}
-	}
-	var out []float64
-	for i, c := range d.list(n, path) {
-		out = append(out, d.number(c, fmt.Sprintf("%s[%d]", path, i)))
-	}
-	return out
+	return listOf(d, n, path, true, d.number)
 }
 
 // strs decodes a list of strings; a single string is a list of one.
 func (d *decoder) strs(n *yaml.Node, path string) []string {
-	if n.Kind == yaml.ScalarNode {
-		return []string{d.str(n, path)}
+	return listOf(d, n, path, true, d.str)
+}
+
+// listOf decodes a list whose elements one decodes, naming each by its
+// index in errors; a scalar is a list of one when scalarOK.
+func listOf[T any](d *decoder, n *yaml.Node, path string, scalarOK bool, one func(*yaml.Node, string) T) []T {
+	if scalarOK && n.Kind == yaml.ScalarNode {
+		return []T{one(n, path)}
 	}
-	var out []string
+	var out []T
 	for i, c := range d.list(n, path) {
-		out = append(out, d.str(c, fmt.Sprintf("%s[%d]", path, i)))
+		out = append(out, one(c, fmt.Sprintf("%s[%d]", path, i)))
 	}
 	return out
 }
